@@ -1,0 +1,69 @@
+/* Replace control characters so no terminal escape sequence reaches the output. */
+#include "pnet/sanitize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of a well-formed UTF-8 sequence starting at s (2-4), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* U+0080..U+009F (C1 controls) encode as c2 80..c2 9f */
+	if (s[0] == 0xc2 && s[1] < 0xa0)
+		return 0;
+	return len;
+}
+
+size_t sanitize_copy(char *dst, size_t dstsz, const char *src, size_t srclen)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, o = 0;
+
+	if (dstsz == 0)
+		return 0;
+	while (i < srclen && s[i] && o + 1 < dstsz) {
+		if (s[i] < 0x20 || s[i] == 0x7f) {
+			dst[o++] = '?';
+			i++;
+		} else if (s[i] < 0x80) {
+			dst[o++] = (char)s[i++];
+		} else {
+			size_t l = utf8_len(s + i, srclen - i);
+
+			if (l == 0 || o + l >= dstsz) {
+				dst[o++] = '?';
+				i++;
+			} else {
+				memcpy(dst + o, s + i, l);
+				o += l;
+				i += l;
+			}
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+char *sanitize_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *d = malloc(n + 1);
+
+	if (d)
+		sanitize_copy(d, n + 1, s, n);
+	return d;
+}
