@@ -116,8 +116,14 @@ static int list_once(struct run *r, struct sockdiag *sd)
 			if (p == PNET_TCP && !o->all)
 				states = o->listening ? 1u << PNET_ST_LISTEN
 						      : SOCKDIAG_ALL_STATES & ~(1u << PNET_ST_LISTEN);
-			if (sockdiag_dump(sd, (enum pnet_proto)p, families[f], states,
-					  o->timers ? SOCKDIAG_WANT_INFO : 0, on_sock, r) < 0) {
+			struct sockdiag_req q = {
+				.proto = (enum pnet_proto)p,
+				.family = families[f],
+				.states = states,
+				.flags = o->timers ? SOCKDIAG_WANT_INFO : 0,
+			};
+
+			if (sockdiag_dump(sd, &q, on_sock, r) < 0) {
 				int e = errno;
 
 				ob_flush(&r->ob);

@@ -193,24 +193,31 @@ int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	return ret == MNL_CB_STOP ? 0 : 1;
 }
 
-int sockdiag_dump(struct sockdiag *sd, enum pnet_proto proto, int family,
-		  uint32_t states, unsigned flags, pnet_sock_cb cb, void *data)
+int sockdiag_dump(struct sockdiag *sd, const struct sockdiag_req *q, pnet_sock_cb cb,
+		  void *data)
 {
-	char req[MNL_SOCKET_BUFFER_SIZE < 256 ? MNL_SOCKET_BUFFER_SIZE : 256];
+	char req[8192];
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *r;
+	enum pnet_proto proto = q->proto;
 
+	if (q->bytecode_len > sizeof(req) - 128) {
+		errno = E2BIG;
+		return -1;
+	}
 	memset(req, 0, sizeof(req));
 	nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = ++sd->seq;
 	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
-	r->sdiag_family = (uint8_t)family;
+	r->sdiag_family = (uint8_t)q->family;
 	r->sdiag_protocol = proto == PNET_TCP ? IPPROTO_TCP : IPPROTO_UDP;
-	r->idiag_states = states;
-	if ((flags & SOCKDIAG_WANT_INFO) && proto == PNET_TCP)
+	r->idiag_states = q->states;
+	if ((q->flags & SOCKDIAG_WANT_INFO) && proto == PNET_TCP)
 		r->idiag_ext = 1u << (INET_DIAG_INFO - 1);
+	if (q->bytecode && q->bytecode_len)
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, q->bytecode_len, q->bytecode);
 
 	if (mnl_socket_sendto(sd->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;

@@ -21,10 +21,20 @@ struct sockdiag;
 struct sockdiag *sockdiag_open(void);
 void sockdiag_close(struct sockdiag *sd);
 
+/* What one dump asks the kernel for. */
+struct sockdiag_req {
+	enum pnet_proto proto;
+	int family;                     /* AF_INET or AF_INET6 */
+	uint32_t states;                /* bit per TCP state (SOCKDIAG_ALL_STATES) */
+	unsigned flags;                 /* SOCKDIAG_WANT_INFO */
+	const void *bytecode;           /* INET_DIAG_REQ_BYTECODE program, or NULL */
+	size_t bytecode_len;
+};
+
 /* Dump one (protocol, family) table, calling cb for each socket in kernel order.
  * Returns 0, or -1 with errno set (ENOENT: the kernel lacks that diag module). */
-int sockdiag_dump(struct sockdiag *sd, enum pnet_proto proto, int family,
-		  uint32_t states, unsigned flags, pnet_sock_cb cb, void *data);
+int sockdiag_dump(struct sockdiag *sd, const struct sockdiag_req *req, pnet_sock_cb cb,
+		  void *data);
 
 /* Parse one datagram of dump replies (no socket needed: fixtures and fuzzing).
  * Returns 1 when more datagrams are expected, 0 at the end of the dump, -1 on
