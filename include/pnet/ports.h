@@ -12,6 +12,7 @@ enum pnet_port_class {
 	PNET_PORT_DYNAMIC,          /* 49152-65535 Dynamic and/or Private Ports */
 };
 
+/* IANA group of a port (RFC 6335 section 6). port must be <= 65535. */
 enum pnet_port_class ports_class(unsigned port);
 /* "well-known", "registered" or "dynamic" */
 const char *ports_class_word(enum pnet_port_class c);
@@ -21,16 +22,27 @@ void ports_class_range(enum pnet_port_class c, unsigned *lo, unsigned *hi);
 /* Service-name table: one name per (port, protocol). */
 struct pnet_ports;
 
-/* Build the table from a services file (NULL: /etc/services). When the file cannot
- * be read, the built-in table is used. NULL with errno set only when out of memory. */
+/* Longest service name kept (bytes); netstat never prints more than 63. */
+#define PORTS_NAME_MAX 255
+
+/* Build the table from a services file (NULL: /etc/services). When the file
+ * cannot be read or holds no tcp/udp entry, the built-in table is used, so an
+ * empty or missing file gives the same names as Debian's. NULL with errno set
+ * only when out of memory. */
 struct pnet_ports *ports_load(const char *path);
-/* Build from text in services(5) syntax (tests, fuzzing). */
+/* Build from text in services(5) syntax, parsed as glibc's getservent() does
+ * (tests, fuzzing). The table may be empty. NULL only when out of memory. */
 struct pnet_ports *ports_from_text(const char *text, size_t len);
-/* Build from the table compiled into pnet. */
+/* Build from the table compiled into pnet (Debian netbase's services file). */
 struct pnet_ports *ports_builtin(void);
 void ports_free(struct pnet_ports *p);
 
-/* Service name, or NULL when the port has none. */
+/* Number of tcp/udp entries parsed (duplicates included). */
+size_t ports_count(const struct pnet_ports *p);
+/* True when the table is the built-in one (the file was missing or empty). */
+bool ports_is_builtin(const struct pnet_ports *p);
+
+/* Sanitised service name, or NULL when the port has none. */
 const char *ports_service(const struct pnet_ports *p, unsigned port, enum pnet_proto proto);
 
 #endif
