@@ -112,7 +112,7 @@ int cli_parse(int argc, char **argv, struct pnet_opts *o)
 		}
 	}
 	opterr = 0;
-	optind = 1;
+	optind = 0;     /* glibc: 0 also resets getopt's state from an earlier call */
 	while ((c = getopt_long(nopt, argv, "tualnWe46pocVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->tcp = true; break;

@@ -113,8 +113,12 @@ size_t fmt_address(char *buf, const char *host, const char *serv, bool wide)
 	memcpy(buf, host, hl);
 	buf[hl] = ':';
 	memcpy(buf + hl + 1, serv, sl);
-	buf[hl + 1 + sl] = '\0';
-	return hl + 1 + sl;
+	/* netstat 2.10 prints "host:port" into a 128-byte buffer, so with a
+	 * long host name (-W) 127 characters remain and the port may be lost */
+	size_t n = hl + 1 + sl > 127 ? 127 : hl + 1 + sl;
+
+	buf[n] = '\0';
+	return n;
 }
 
 size_t fmt_timer(char *buf, const struct pnet_sock *s)
@@ -130,6 +134,8 @@ size_t fmt_timer(char *buf, const struct pnet_sock *s)
 		probes = s->tcpi_probes;
 	} else if (s->timer == 1) {
 		retr = s->retrans;
+	} else if (s->timer == 2 || s->timer == 4) {
+		probes = s->retrans;    /* diag reports icsk_probes_out here */
 	}
 	if (s->proto == PNET_UDP)
 		return (size_t)snprintf(buf, 64, "off (0.00/0/0)");
@@ -146,6 +152,10 @@ size_t fmt_timer(char *buf, const struct pnet_sock *s)
 		break;
 	case 3:
 		n = snprintf(buf, 64, "timewait (%lu.%02lu/%lu/%lu)", ticks / 100, ticks % 100,
+			     retr, probes);
+		break;
+	case 4:                 /* zero-window probe: net-tools 2.10 prints "probe" */
+		n = snprintf(buf, 64, "probe (%lu.%02lu/%lu/%lu)", ticks / 100, ticks % 100,
 			     retr, probes);
 		break;
 	default:

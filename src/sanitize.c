@@ -25,6 +25,11 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	/* U+0080..U+009F (C1 controls) encode as c2 80..c2 9f */
 	if (s[0] == 0xc2 && s[1] < 0xa0)
 		return 0;
+	/* RFC 3629: no overlong forms (e0 82 9b would smuggle U+009B), no
+	 * surrogates, nothing above U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
 	return len;
 }
 

@@ -23,7 +23,7 @@ static inline void ob_write(struct outbuf *ob, const char *s, size_t n)
 {
 	if (ob->len + n > ob->cap) {
 		ob_reserve(ob, n);
-		if (n > ob->cap)
+		if (ob->len + n > ob->cap)      /* collect-only buffer: keep what fits */
 			n = ob->cap - ob->len;
 	}
 	memcpy(ob->buf + ob->len, s, n);
@@ -39,6 +39,8 @@ static inline void ob_putc(struct outbuf *ob, char c)
 {
 	if (ob->len + 1 > ob->cap)
 		ob_reserve(ob, 1);
+	if (ob->len >= ob->cap)
+		return;
 	ob->buf[ob->len++] = c;
 }
 
