@@ -7,6 +7,7 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -119,6 +120,16 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* errno for an error code from the kernel (negative errno; the sign is not
+ * trusted). INT_MIN, 0 and values past the kernel's MAX_ERRNO (4095) become
+ * EPROTO: negating INT_MIN overflowed (found by fuzz_sockdiag). */
+static int kernel_errno(int err)
+{
+	long e = err < 0 ? -(long)err : (long)err;
+
+	return e > 0 && e <= 4095 ? (int)e : EPROTO;
+}
+
 /* libmnl 1.0.4's default NLMSG_DONE handler ignores the payload, in which the
  * kernel reports e.g. -ENOENT when the protocol's diag module is missing. */
 static int done_cb(const struct nlmsghdr *nlh, void *data)
@@ -129,7 +140,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 		if (err < 0) {
-			errno = -err;
+			errno = kernel_errno(err);
 			return MNL_CB_ERROR;
 		}
 	}
@@ -148,7 +159,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	e = mnl_nlmsg_get_payload(nlh);
 	if (e->error == 0)
 		return MNL_CB_STOP;
-	errno = e->error < 0 ? -e->error : e->error;
+	errno = kernel_errno(e->error);
 	return MNL_CB_ERROR;
 }
 
@@ -175,22 +186,78 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_OVERRUN] = overrun_cb,
 };
 
-int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
-		   enum pnet_proto proto, pnet_sock_cb cb, void *data)
+/* libmnl 1.0.4's mnl_nlmsg_ok() compares nlmsg_len as an int, so a length of
+ * 2^31 or more passes and the walk leaves the buffer (found by fuzz_sockdiag).
+ * Check every header's length against what is left before libmnl walks it. */
+static bool framing_ok(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	if (len > INT32_MAX)
+		return false;
+	while (len >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		size_t step;
+
+		memcpy(&h, p, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len)
+			return false;
+		step = MNL_ALIGN(h.nlmsg_len);
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return true;
+}
+
+/* sockdiag_parse(); *cb_failed tells a callback's error from the kernel's. */
+static int parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		 enum pnet_proto proto, pnet_sock_cb cb, void *data, bool *cb_failed)
 {
 	struct parse_ctx ctx = { .proto = proto, .cb = cb, .data = data };
 	int ret;
 
+	*cb_failed = false;
+	if (!framing_ok(buf, len)) {
+		errno = EBADMSG;
+		return -1;
+	}
 	errno = 0;
 	ret = mnl_cb_run2(buf, len, seq, portid, data_cb, &ctx, ctl_cbs, NLMSG_MIN_TYPE);
 	if (ret == MNL_CB_ERROR) {
-		if (ctx.cb_errno)
+		if (ctx.cb_errno) {
+			*cb_failed = true;
 			errno = ctx.cb_errno;
-		else if (errno == 0)
+		} else if (errno == 0) {
 			errno = EBADMSG;
+		}
 		return -1;
 	}
 	return ret == MNL_CB_STOP ? 0 : 1;
+}
+
+int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		   enum pnet_proto proto, pnet_sock_cb cb, void *data)
+{
+	bool cb_failed;
+
+	return parse(buf, len, seq, portid, proto, cb, data, &cb_failed);
+}
+
+/* Replace the socket with a fresh one, dropping whatever is left of an
+ * interrupted dump (a new port id also makes any straggler unmatched). */
+static int reopen(struct sockdiag *sd)
+{
+	struct sockdiag *n = sockdiag_open();
+
+	if (!n)
+		return -1;
+	mnl_socket_close(sd->nl);
+	sd->nl = n->nl;
+	sd->portid = n->portid;
+	free(n);
+	return 0;
 }
 
 int sockdiag_dump(struct sockdiag *sd, const struct sockdiag_req *q, pnet_sock_cb cb,
@@ -219,20 +286,35 @@ int sockdiag_dump(struct sockdiag *sd, const struct sockdiag_req *q, pnet_sock_c
 	if (q->bytecode && q->bytecode_len)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, q->bytecode_len, q->bytecode);
 
-	if (mnl_socket_sendto(sd->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(sd->nl, sd->buf, sizeof(sd->buf));
-		int ret;
+	for (int attempt = 1;; attempt++) {
+		int ret = 1;
+		bool cb_failed = false;
 
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
+		if (mnl_socket_sendto(sd->nl, nlh, nlh->nlmsg_len) < 0)
 			return -1;
+		while (ret > 0) {
+			ssize_t n = mnl_socket_recvfrom(sd->nl, sd->buf, sizeof(sd->buf));
+
+			if (n < 0) {
+				if (errno == EINTR || errno == EAGAIN)
+					continue;
+				ret = -1;
+				break;
+			}
+			ret = parse(sd->buf, (size_t)n, nlh->nlmsg_seq, sd->portid, proto, cb, data,
+				    &cb_failed);
 		}
-		ret = sockdiag_parse(sd->buf, (size_t)n, nlh->nlmsg_seq, sd->portid, proto, cb,
-				     data);
-		if (ret <= 0)
-			return ret;
+		if (ret == 0)
+			return 0;
+		/* ENOBUFS: the socket overran and replies were lost. EINTR from the
+		 * parser: libmnl saw NLM_F_DUMP_INTR (the table changed mid-dump).
+		 * Either way start over on a fresh socket; the callback sees the
+		 * sockets delivered so far again and must skip them by cookie. */
+		if (cb_failed || (errno != ENOBUFS && errno != EINTR) ||
+		    attempt >= SOCKDIAG_MAX_RESTARTS)
+			return -1;
+		if (reopen(sd) < 0)
+			return -1;
+		nlh->nlmsg_seq = ++sd->seq;
 	}
 }

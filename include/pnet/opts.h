@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "pnet/filter.h"
+
 enum pnet_cmd { PNET_CMD_LIST = 0, PNET_CMD_HELP, PNET_CMD_VERSION, PNET_CMD_EXPLAIN };
 
 struct pnet_opts {
@@ -15,11 +17,14 @@ struct pnet_opts {
 	bool num_hosts;         /* -n / --numeric-hosts */
 	bool num_ports;         /* -n / --numeric-ports */
 	bool num_users;         /* -n / --numeric-users */
+	double resolve_timeout; /* --resolve-timeout: seconds to wait for host names */
 	bool wide;              /* -W */
 	int extend;             /* -e count */
 	bool programs;          /* -p */
 	bool timers;            /* -o */
 	bool classify;          /* --classify */
+	bool json, jsonl;       /* --json, --jsonl: machine output instead of the table */
+	struct pnet_filter filter; /* --port, --sport, --dport, --state, --addr, --pid, --user */
 	bool continuous;        /* -c */
 	double delay;           /* seconds between -c listings */
 	int explain_argc;       /* --explain operands */

@@ -32,6 +32,9 @@ struct sockdiag_req {
 };
 
 /* Dump one (protocol, family) table, calling cb for each socket in kernel order.
+ * A dump that overruns (ENOBUFS) or is marked interrupted is restarted from
+ * scratch up to SOCKDIAG_MAX_RESTARTS times, so cb can see a socket twice, as it
+ * can when sockets move between dump chunks: callers skip repeats by cookie.
  * Returns 0, or -1 with errno set (ENOENT: the kernel lacks that diag module). */
 int sockdiag_dump(struct sockdiag *sd, const struct sockdiag_req *req, pnet_sock_cb cb,
 		  void *data);
@@ -44,5 +47,8 @@ int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 
 /* Bytes a receive buffer needs: the kernel fills about 32 KiB per datagram. */
 #define SOCKDIAG_RCVBUF 32768
+
+/* Dump attempts before an overrun is reported as an error. */
+#define SOCKDIAG_MAX_RESTARTS 5
 
 #endif
