@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pnet/list.h"
+#include "pnet/sanitize.h"
 #include "pnet/version.h"
 
 enum {
@@ -107,9 +108,12 @@ void cli_usage(void)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fputs("pnet: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'pnet --help' for more information.\n", stderr);
+	char raw[1024], safe[1024];
+	int n = snprintf(raw, sizeof(raw), fmt, arg);
+
+	/* the value came from the command line: no escape sequence reaches stderr */
+	sanitize_copy(safe, sizeof(safe), raw, n < 0 ? 0 : strnlen(raw, sizeof(raw)));
+	fprintf(stderr, "pnet: %s\nTry 'pnet --help' for more information.\n", safe);
 	return 2;
 }
 
@@ -254,6 +258,12 @@ int cli_parse(int argc, char **argv, struct pnet_opts *o)
 		default:
 			if ((optopt >= OPT_PORT && optopt <= OPT_USER) || optopt == OPT_RESOLVE_TIMEOUT)
 				return usage_error("option '%s' needs a value", argv[optind - 1]);
+			/* "-c -5": a negative delay, not an unknown option '-5' */
+			if (o->continuous && optind >= 1 && optind - 1 < argc &&
+			    argv[optind - 1][0] == '-' && argv[optind - 1][1] >= '0' &&
+			    argv[optind - 1][1] <= '9')
+				return usage_error("invalid delay '%s' for -c (expected a positive number "
+						   "of seconds)", argv[optind - 1]);
 			if (optopt > 0 && optopt < 256) {
 				char s[2] = { (char)optopt, 0 };
 
@@ -273,6 +283,9 @@ int cli_parse(int argc, char **argv, struct pnet_opts *o)
 		/* netstat accepts a trailing delay for continuous listing */
 		if (optind + 1 < argc)
 			return usage_error("unexpected argument '%s'", argv[optind + 1]);
+		if (!strchr("0123456789.", argv[optind][0]))
+			return usage_error("unexpected argument '%s' (the only operand is a DELAY "
+					   "in seconds)", argv[optind]);
 		if (parse_delay(argv[optind], &o->delay) < 0)
 			return usage_error("invalid delay '%s' (expected a positive number of seconds)",
 					   argv[optind]);

@@ -91,6 +91,14 @@ static int row_pid(const struct run *r, const struct pnet_sock *s)
 	return *t == '/' ? (int)pid : -1;
 }
 
+/* The dump starts over (ENOBUFS): skip what this table already listed. */
+static void on_restart(void *data)
+{
+	struct run *r = data;
+
+	cookieset_restart(&r->seen);
+}
+
 static int on_sock(const struct pnet_sock *s, void *data)
 {
 	struct run *r = data;
@@ -278,6 +286,7 @@ static int list_once(struct run *r, struct sockdiag *sd)
 				.flags = o->timers ? SOCKDIAG_WANT_INFO : 0,
 				.bytecode = r->bclen ? r->bc : NULL,
 				.bytecode_len = r->bclen,
+				.on_restart = on_restart,
 			};
 			int drc = dump_table(r, sd, &q);
 

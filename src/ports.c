@@ -153,6 +153,8 @@ static const char *parse_port(const char *s, const char *end, unsigned *port)
  * "udp" (netstat compares with strcmp), are skipped. A later line for the same
  * port and protocol wins: netstat prepends every getservent() entry to its
  * list and returns the first match. */
+#define PORTS_LINE_MAX 4096    /* longer services(5) lines are skipped as corrupt */
+
 static int parse_line(struct pnet_ports *p, const char *s, const char *end)
 {
 	const char *name, *e;
@@ -160,6 +162,8 @@ static int parse_line(struct pnet_ports *p, const char *s, const char *end)
 	unsigned port;
 	int proto;
 
+	if (end - s > PORTS_LINE_MAX)
+		return 0;       /* oversized: corrupt, never trusted */
 	for (e = s; e < end && *e != '#' && *e != '\0'; e++)
 		;
 	end = e;

@@ -315,6 +315,8 @@ int sockdiag_dump(struct sockdiag *sd, const struct sockdiag_req *q, pnet_sock_c
 			return -1;
 		if (reopen(sd) < 0)
 			return -1;
+		if (q->on_restart)
+			q->on_restart(data);
 		nlh->nlmsg_seq = ++sd->seq;
 	}
 }

@@ -29,12 +29,14 @@ struct sockdiag_req {
 	unsigned flags;                 /* SOCKDIAG_WANT_INFO */
 	const void *bytecode;           /* INET_DIAG_REQ_BYTECODE program, or NULL */
 	size_t bytecode_len;
+	void (*on_restart)(void *data); /* called before a dump starts over, or NULL */
 };
 
 /* Dump one (protocol, family) table, calling cb for each socket in kernel order.
  * A dump that overruns (ENOBUFS) or is marked interrupted is restarted from
- * scratch up to SOCKDIAG_MAX_RESTARTS times, so cb can see a socket twice, as it
- * can when sockets move between dump chunks: callers skip repeats by cookie.
+ * scratch up to SOCKDIAG_MAX_RESTARTS times (req->on_restart is told first), so
+ * cb can see a socket twice, as it can when sockets move between dump chunks:
+ * callers skip repeats by cookie (cookieset.h).
  * Returns 0, or -1 with errno set (ENOENT: the kernel lacks that diag module). */
 int sockdiag_dump(struct sockdiag *sd, const struct sockdiag_req *req, pnet_sock_cb cb,
 		  void *data);
