@@ -19,4 +19,6 @@ cmake --build "$build" -j"$jobs"
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-ctest --test-dir "$build" --output-on-failure -j"$jobs" "$@"
+# unit tests in parallel; kernel-facing ones serially (some measure time)
+ctest --test-dir "$build" --output-on-failure -j"$jobs" -L unit "$@"
+ctest --test-dir "$build" --output-on-failure -LE unit "$@"
