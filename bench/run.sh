@@ -148,6 +148,9 @@ if [ -n "$inner" ]; then
 	if [ "$S" -le "$netstat_max" ]; then
 		log "scale $S: netstat -tuan ($(( runs < 2 ? runs : 2 )) runs)"
 		bench "netstat -tuan" "$(( runs < 2 ? runs : 2 ))" 0 "netstat -tuan"
+		# netstat -p walks /proc with a fixed 211-bucket chained hash: slow at scale
+		log "scale $S: netstat -tuanp ($few runs)"
+		bench "netstat -tuanp" "$few" 0 "netstat -tuanp"
 	fi
 
 	# Peak RSS in KiB (median of 3).
@@ -312,6 +315,9 @@ cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 		row "ss -tln"
 		row "pnet -tuanp" "ss -tuanp"
 		row "ss -tuanp"
+		if [ -f "$d/netstat -tuanp.times" ]; then
+			row "netstat -tuanp" "ss -tuanp"
+		fi
 		row "pnet -tan"
 		if [ "$filt" = yes ]; then
 			row "pnet -tan --sport 10000" "ss -tan sport = :10000"

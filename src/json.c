@@ -249,7 +249,9 @@ void json_row(struct outbuf *ob, struct json_out *j, const struct pnet_opts *o,
 		else
 			ob_puts(ob, "null");
 		ob_puts(ob, ",\"program\":");
-		put_string(ob, slash && q == slash && q != p ? slash + 1 : NULL);
+		/* the whole name when known; the column text is cut to 19 bytes */
+		put_string(ob, !(slash && q == slash && q != p) ? NULL
+			       : n->program_name ? n->program_name : slash + 1);
 	}
 	if (o->timers) {
 		ob_puts(ob, ",\"timer\":");

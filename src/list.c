@@ -70,8 +70,10 @@ static void print_row(struct run *r, const struct pnet_sock *s)
 	}
 	if (r->users)
 		n.user = users_name(r->users, s->uid);
-	if (r->procs)
+	if (r->procs) {
 		n.program = procs_lookup(r->procs, s->inode);
+		n.program_name = procs_program(r->procs, s->inode);
+	}
 	if (o->json || o->jsonl)
 		json_row(&r->ob, &r->json, o, s, &n);
 	else

@@ -159,6 +159,13 @@ const char *procs_lookup(const struct procs *p, uint32_t inode)
 	return NULL;
 }
 
+const char *procs_program(const struct procs *p, uint32_t inode)
+{
+	const char *col = procs_lookup(p, inode);
+
+	return col ? col + strlen(col) + 1 : NULL;
+}
+
 long procs_intern(struct procs *p, long pid, const char *name, size_t namelen)
 {
 	char raw[PROCS_NAME_MAX + 1];
@@ -182,7 +189,7 @@ long procs_intern(struct procs *p, long pid, const char *name, size_t namelen)
 	memcpy(raw + n, nm, nl);
 	n += nl;
 	raw[n] = '\0';
-	if (p->alen + sizeof(raw) > p->acap) {
+	if (p->alen + sizeof(raw) + PROCS_FULL_MAX + 1 > p->acap) {
 		size_t ncap = p->acap * 2;
 		char *na;
 
@@ -195,6 +202,10 @@ long procs_intern(struct procs *p, long pid, const char *name, size_t namelen)
 	}
 	h = (long)p->alen;
 	p->alen += sanitize_copy(p->arena + p->alen, sizeof(raw), raw, n) + 1;
+	/* then the whole name (same directory rule, not cut to the column) for
+	 * machine-readable output */
+	p->alen += sanitize_copy(p->arena + p->alen, PROCS_FULL_MAX + 1, nm,
+				 namelen < PROCS_FULL_MAX ? namelen : PROCS_FULL_MAX) + 1;
 	return h;
 }
 

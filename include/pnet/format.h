@@ -12,6 +12,7 @@ struct pnet_names {
 	const char *lserv, *rserv;      /* service name of each port */
 	const char *user;               /* user name for -e */
 	const char *program;            /* "PID/name" for -p, already sanitised */
+	const char *program_name;       /* the whole name (JSON), sanitised */
 };
 
 void fmt_title(struct outbuf *ob, const struct pnet_opts *o);

@@ -7,6 +7,8 @@
 
 /* netstat keeps "PID/name" in a 20-byte buffer: at most 19 bytes of text. */
 #define PROCS_NAME_MAX 19
+/* Longest program name kept for JSON output. */
+#define PROCS_FULL_MAX 255
 
 /* What netstat prints on stderr after reading /proc (prg_cache_load). */
 enum procs_notice {
@@ -47,6 +49,9 @@ int procs_add(struct procs *p, uint32_t inode, long handle);
 
 /* The sanitised "PID/name" text, or NULL when no process is known for inode. */
 const char *procs_lookup(const struct procs *p, uint32_t inode);
+/* The same process's name, sanitised but not cut to the column (at most
+ * PROCS_FULL_MAX bytes), or NULL. */
+const char *procs_program(const struct procs *p, uint32_t inode);
 
 enum procs_notice procs_notice(const struct procs *p);
 size_t procs_count(const struct procs *p);     /* inodes mapped */

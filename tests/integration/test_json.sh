@@ -188,6 +188,21 @@ expect "-p: pid and program" \
 	jq -e --argjson pid "$smpid" 'any(.[]; .pid == $pid and .program == "sockmix")
 		and all(.[]; .pid == null or (.program | type) == "string")' <("$PNET" -tuanp --json 2>/dev/null)
 
+# -p: the program name is whole in JSON, while the table cuts "PID/name" at 19
+bash -c 'exec 3<>/dev/tcp/127.0.0.1/22; exec -a /opt/x/a-rather-long-program-name-for-json sleep 60' &
+longpid=$!
+for _ in $(seq 50); do
+	grep -q '^a-rather' "/proc/$longpid/cmdline" 2>/dev/null && ls -l "/proc/$longpid/fd" 2>/dev/null | grep -q socket && break
+	sleep 0.1
+done
+expect "-p: whole program name in JSON" \
+	jq -e --argjson pid "$longpid" 'any(.[]; .pid == $pid and .program == "a-rather-long-program-name-for-json")' \
+	<("$PNET" -tanp --json 2>/dev/null)
+cut19=$(printf '%s' "$longpid/a-rather-long-program-name-for-json" | cut -c1-19)
+expect "-p: the table still cuts it like netstat" \
+	grep -qF " $cut19 " <("$PNET" -tanp 2>/dev/null)
+kill "$longpid" 2>/dev/null; wait "$longpid" 2>/dev/null
+
 # Hostile names from /etc/hosts and /etc/services: jq must decode exactly
 # the (sanitised) text, and the raw output must carry the escapes.
 "$PNET" -tua --json >"$tmp/names" 2>/dev/null

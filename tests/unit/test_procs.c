@@ -160,6 +160,41 @@ static void test_intern_rules(void **state)
 	}
 }
 
+/* procs_program(): the whole name for JSON, same directory rule as the column,
+ * sanitised, not cut at 19 bytes (only at PROCS_FULL_MAX). */
+static void test_full_program(void **state)
+{
+	static const struct { const char *name, *want; } cases[] = {
+		{ "/usr/sbin/a-rather-long-daemon-name", "a-rather-long-daemon-name" },
+		{ "./build/pnet", "./build/pnet" },
+		{ "esc\x1b[2Jname", "esc?[2Jname" },
+	};
+	char big[600];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct procs *p = procs_new(0);
+		long h = procs_intern(p, 4242, cases[i].name, strlen(cases[i].name));
+
+		assert_true(h >= 0);
+		assert_int_equal(procs_add(p, 7, h), 1);
+		assert_string_equal(procs_program(p, 7), cases[i].want);
+		assert_true(strlen(procs_lookup(p, 7)) <= PROCS_NAME_MAX);
+		assert_null(procs_program(p, 8));
+		procs_free(p);
+	}
+	memset(big, 'x', sizeof(big));
+	{
+		struct procs *p = procs_new(0);
+		long h = procs_intern(p, 1, big, sizeof(big));
+
+		assert_int_equal(procs_add(p, 7, h), 1);
+		assert_int_equal(strlen(procs_program(p, 7)), PROCS_FULL_MAX);
+		procs_free(p);
+	}
+}
+
 static void test_arena_growth(void **state)
 {
 	struct procs *p = procs_new(0);
@@ -433,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_first_wins_and_zero),
 		cmocka_unit_test(test_intern_rules),
+		cmocka_unit_test(test_full_program),
 		cmocka_unit_test(test_arena_growth),
 		cmocka_unit_test(test_parse_link),
 		cmocka_unit_test(test_load_tree),
