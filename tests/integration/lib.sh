@@ -18,6 +18,10 @@
 #                             "DIFF LABEL" plus a unified diff; counts into
 #                             PNET_PASSED / PNET_FAILED; returns 0 on a match.
 #   pnet_summary              print "N passed, M failed"; return 1 if any failed
+#   pnet_sockmix_start DIR    start $PNET_TOOLS/sockmix (stdout/stderr in
+#                             DIR/sockmix.out, DIR/sockmix.err), wait until it
+#                             prints "ready", and set SOCKMIX_PID; on failure
+#                             show its stderr and exit 1. The caller stops it.
 #
 # Environment: PNET (pnet binary, set by ctest), NETSTAT (default: netstat).
 
@@ -103,4 +107,20 @@ pnet_compare() {
 pnet_summary() {
 	echo "$PNET_PASSED passed, $PNET_FAILED failed"
 	[ "$PNET_FAILED" = 0 ]
+}
+
+pnet_sockmix_start() {
+	local dir=$1
+	: >"$dir/sockmix.out"   # exists before the loop below reads it
+	"$PNET_TOOLS/sockmix" >"$dir/sockmix.out" 2>"$dir/sockmix.err" &
+	SOCKMIX_PID=$!
+	for _ in $(seq 200); do
+		grep -qx ready "$dir/sockmix.out" && return 0
+		kill -0 "$SOCKMIX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -qx ready "$dir/sockmix.out" && return 0
+	cat "$dir/sockmix.err"
+	echo "FAIL: sockmix did not get ready"
+	exit 1
 }

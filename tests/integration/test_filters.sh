@@ -50,18 +50,8 @@ bad() {
 }
 
 ip addr add "$LONG6/128" dev lo nodad || fail "cannot add $LONG6 to lo"
-: >"$tmp/sockmix.out"
-"$PNET_TOOLS/sockmix" >"$tmp/sockmix.out" 2>"$tmp/sockmix.err" &
-smpid=$!
-for _ in $(seq 200); do
-	grep -qx ready "$tmp/sockmix.out" && break
-	kill -0 "$smpid" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -qx ready "$tmp/sockmix.out"; then
-	cat "$tmp/sockmix.err"
-	fail "sockmix did not get ready"
-fi
+pnet_sockmix_start "$tmp"
+smpid=$SOCKMIX_PID
 
 "$NETSTAT" -tuanWe | tail -n +3 >"$tmp/all" || fail "netstat -tuanWe failed"
 [ "$(wc -l <"$tmp/all")" -ge 30 ] || fail "the mix has too few rows"

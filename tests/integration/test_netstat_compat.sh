@@ -94,18 +94,8 @@ avoid_timewait_expiry() {
 	fail "the TIME_WAIT row did not expire"
 }
 
-: >"$tmp/sockmix.out"   # exists before the loop below reads it
-"$PNET_TOOLS/sockmix" >"$tmp/sockmix.out" 2>"$tmp/sockmix.err" &
-smpid=$!
-for _ in $(seq 200); do
-	grep -qx ready "$tmp/sockmix.out" && break
-	kill -0 "$smpid" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -qx ready "$tmp/sockmix.out"; then
-	cat "$tmp/sockmix.err"
-	fail "sockmix did not get ready"
-fi
+pnet_sockmix_start "$tmp"
+smpid=$SOCKMIX_PID
 
 # The oracle must see the mix, or every comparison below proves nothing.
 "$NETSTAT" -tuanWe >"$tmp/mix" || fail "netstat -tuanWe failed"

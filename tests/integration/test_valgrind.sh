@@ -43,15 +43,8 @@ trap cleanup EXIT
 cc -shared -fPIC -DNODIAG_SHIM_LIB -o "$tmp/nodiag_shim.so" \
 	"$PNET_SRC/tests/tools/nodiag_shim.c" -ldl || { echo "FAIL: cannot build the shim"; exit 1; }
 ip addr add 2001:db8:1234:5678:9abc:def0:1234:5678/128 dev lo nodad
-: >"$tmp/sockmix.out"
-"$PNET_TOOLS/sockmix" >"$tmp/sockmix.out" 2>"$tmp/sockmix.err" &
-smpid=$!
-for _ in $(seq 200); do
-	grep -qx ready "$tmp/sockmix.out" && break
-	kill -0 "$smpid" 2>/dev/null || break
-	sleep 0.1
-done
-grep -qx ready "$tmp/sockmix.out" || { cat "$tmp/sockmix.err"; echo "FAIL: sockmix"; exit 1; }
+pnet_sockmix_start "$tmp"
+smpid=$SOCKMIX_PID
 
 VG=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite --show-leak-kinds=definite -q
