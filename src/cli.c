@@ -314,10 +314,15 @@ int pnet_main(int argc, char **argv)
 		return rc;
 	switch (o.cmd) {
 	case PNET_CMD_HELP:
-		cli_usage();
-		return 0;
 	case PNET_CMD_VERSION:
-		printf("pnet %s\n", PNET_VERSION);
+		if (o.cmd == PNET_CMD_HELP)
+			cli_usage();
+		else
+			printf("pnet %s\n", PNET_VERSION);
+		if (fflush(stdout) == EOF || ferror(stdout)) {
+			fprintf(stderr, "pnet: write error on standard output: %s\n", strerror(errno));
+			return 1;
+		}
 		return 0;
 	case PNET_CMD_EXPLAIN:
 		return list_explain(&o);

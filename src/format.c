@@ -163,7 +163,7 @@ size_t fmt_timer(char *buf, const struct pnet_sock *s)
 			     ticks % 100, retr, probes);
 		break;
 	}
-	return n > 0 ? (size_t)n : 0;
+	return n <= 0 ? 0 : n < 64 ? (size_t)n : 63;     /* what fits in buf */
 }
 
 void fmt_title(struct outbuf *ob, const struct pnet_opts *o)

@@ -218,6 +218,8 @@ static void fallback_notice(struct run *r, enum pnet_proto p, int e)
  * /proc/net. Every table starts a fresh cookie set. Returns 0 or -1 (errno). */
 static int dump_table(struct run *r, struct sockdiag *sd, const struct sockdiag_req *q)
 {
+	size_t before = r->matched;
+
 	cookieset_clear(&r->seen);
 	if (sd && !r->use_proc[q->proto]) {
 		int e;
@@ -225,7 +227,9 @@ static int dump_table(struct run *r, struct sockdiag *sd, const struct sockdiag_
 		if (sockdiag_dump(sd, q, on_sock, r) == 0)
 			return 0;
 		e = errno;
-		if (!procnet_can_replace(e))
+		/* /proc rows carry no kernel cookie: falling back after rows of this
+		 * table went out would list them again */
+		if (!procnet_can_replace(e) || r->matched != before)
 			return -1;
 		fallback_notice(r, q->proto, e);
 		r->use_proc[q->proto] = true;
@@ -290,11 +294,12 @@ static int list_once(struct run *r, struct sockdiag *sd)
 				.bytecode_len = r->bclen,
 				.on_restart = on_restart,
 			};
+			size_t matched_before = r->matched;
 			int drc = dump_table(r, sd, &q);
 
 			/* A kernel that refuses the program (audit: EINVAL, before any
 			 * row) gets the plain dump; filter_match() decides anyway. */
-			if (drc < 0 && errno == EINVAL && q.bytecode) {
+			if (drc < 0 && errno == EINVAL && q.bytecode && r->matched == matched_before) {
 				q.bytecode = NULL;
 				q.bytecode_len = 0;
 				drc = dump_table(r, sd, &q);
@@ -413,6 +418,7 @@ int list_run(const struct pnet_opts *o)
 
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_signal;
+		/* Ctrl-C or SIGTERM ends -c cleanly with status 0 */
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}

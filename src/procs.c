@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -503,8 +504,15 @@ struct procs_scan *procs_scan_start(const char *proc_root, size_t hint, long ski
 		}
 		/* w[0] is the caller's, in procs_scan_finish; a worker that
 		 * cannot start leaves its share to the others */
-		if (i > 0)
+		if (i > 0) {
+			/* signals stay with the main thread (the -c handler) */
+			sigset_t all, old;
+
+			sigfillset(&all);
+			pthread_sigmask(SIG_SETMASK, &all, &old);
 			w->started = pthread_create(&w->th, NULL, scan_thread, w) == 0;
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+		}
 	}
 	return sc;
 }

@@ -454,6 +454,12 @@ void resolve_wait(struct resolve *r)
 	r->scan = false;
 	pthread_mutex_lock(&r->lock);
 	r->paused = false;
+	/* -c: entries an earlier listing gave up on before any worker took them
+	 * are still queued; idle workers must be woken for them too */
+	if (r->budget > 0 && r->next < r->nent) {
+		start_workers(r);
+		pthread_cond_broadcast(&r->work);
+	}
 	if (r->budget > 0 && r->pending > 0) {
 		start_workers(r);
 		pthread_cond_broadcast(&r->work);

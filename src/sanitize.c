@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of a well-formed UTF-8 sequence starting at s (2-4), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Length of a well-formed UTF-8 sequence starting at s (2-4), 0 when the
+ * bytes are ill-formed, or minus the length when the sequence is well formed
+ * but encodes a character that must not be printed. */
+static int utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len, i;
+	int len, i;
 
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		len = 2;
@@ -17,19 +19,29 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 		len = 4;
 	else
 		return 0;
-	if (len > n)
+	if ((size_t)len > n)
 		return 0;
 	for (i = 1; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	/* U+0080..U+009F (C1 controls) encode as c2 80..c2 9f */
 	if (s[0] == 0xc2 && s[1] < 0xa0)
-		return 0;
+		return -len;
 	/* RFC 3629: no overlong forms (e0 82 9b would smuggle U+009B), no
 	 * surrogates, nothing above U+10FFFF */
 	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
 	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
 		return 0;
+	if (len == 3) {
+		unsigned cp = (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+
+		/* invisible and bidi controls can reorder or hide what a row
+		 * says: zero-width (200B-200F), line/paragraph separators and
+		 * embeddings (2028-202E), isolates and joiners (2060-2069), BOM */
+		if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+		    (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff)
+			return -len;
+	}
 	return len;
 }
 
@@ -47,9 +59,13 @@ size_t sanitize_copy(char *dst, size_t dstsz, const char *src, size_t srclen)
 		} else if (s[i] < 0x80) {
 			dst[o++] = (char)s[i++];
 		} else {
-			size_t l = utf8_len(s + i, srclen - i);
+			int r = utf8_len(s + i, srclen - i);
+			size_t l = r < 0 ? (size_t)-r : (size_t)r;
 
-			if (l == 0 || o + l >= dstsz) {
+			if (r < 0) {            /* one '?' for the whole character */
+				dst[o++] = '?';
+				i += l;
+			} else if (l == 0 || o + l >= dstsz) {
 				dst[o++] = '?';
 				i++;
 			} else {

@@ -180,6 +180,36 @@ static void test_ill_formed_lead_ok(void **state)
 	}
 }
 
+/* Invisible and bidi format characters can make a row read differently from
+ * what it holds (U+202E reverses the rest of the line): each becomes '?',
+ * while the neighbours of those ranges stay. */
+static void test_bidi_and_invisible(void **state)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "a\xe2\x80\xae" "b", "a?b" },      /* U+202E RIGHT-TO-LEFT OVERRIDE */
+		{ "a\xe2\x80\xaa" "b", "a?b" },      /* U+202A LRE */
+		{ "a\xe2\x81\xa6" "b", "a?b" },      /* U+2066 LEFT-TO-RIGHT ISOLATE */
+		{ "a\xe2\x81\xa9" "b", "a?b" },      /* U+2069 POP DIRECTIONAL ISOLATE */
+		{ "a\xe2\x80\xa8" "b", "a?b" },      /* U+2028 LINE SEPARATOR */
+		{ "a\xe2\x80\x8b" "b", "a?b" },      /* U+200B ZERO WIDTH SPACE */
+		{ "a\xe2\x80\x8f" "b", "a?b" },      /* U+200F RIGHT-TO-LEFT MARK */
+		{ "a\xef\xbb\xbf" "b", "a?b" },      /* U+FEFF BOM */
+		{ "a\xe2\x80\x94" "b", "a\xe2\x80\x94" "b" },  /* U+2014 EM DASH kept */
+		{ "a\xe2\x80\xaf" "b", "a\xe2\x80\xaf" "b" },  /* U+202F kept */
+		{ "a\xe2\x81\xaa" "b", "a\xe2\x81\xaa" "b" },  /* U+206A outside the range */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[32];
+
+		sanitize_copy(out, sizeof(out), cases[i].in, strlen(cases[i].in));
+		if (strcmp(out, cases[i].want) != 0)
+			fail_msg("case %zu: got '%s'", i, out);
+	}
+}
+
 static void test_truncation(void **state)
 {
 	char out[16];
@@ -275,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_valid_utf8_kept),
 		cmocka_unit_test(test_invalid_utf8_replaced),
 		cmocka_unit_test(test_ill_formed_lead_ok),
+		cmocka_unit_test(test_bidi_and_invisible),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_srclen),
 		cmocka_unit_test(test_dup),
