@@ -118,7 +118,6 @@ static void clear_host_bits(uint8_t *addr, unsigned bits, unsigned len)
 
 int filter_parse_addr(const char *s, struct pnet_addr_prefix *a)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	char text[64];
 	const char *slash = strchr(s, '/');
 	size_t n = slash ? (size_t)(slash - s) : strlen(s);
@@ -152,7 +151,7 @@ int filter_parse_addr(const char *s, struct pnet_addr_prefix *a)
 		return -1;
 	}
 	a->bits = (uint8_t)bits;
-	if (a->family == AF_INET6 && a->bits >= 96 && memcmp(a->addr, mapped, 12) == 0) {
+	if (a->family == AF_INET6 && a->bits >= 96 && pnet_addr_v4mapped(a->addr)) {
 		memmove(a->addr, a->addr + 12, 4);
 		memset(a->addr + 4, 0, 12);
 		a->family = AF_INET;
@@ -218,11 +217,10 @@ static bool prefix_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
 
 bool filter_addr_match(const struct pnet_addr_prefix *a, int family, const uint8_t *addr)
 {
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 	if (a->family == family)
 		return prefix_equal(a->addr, addr, a->bits);
-	if (a->family == AF_INET && family == AF_INET6 && memcmp(addr, mapped, 12) == 0)
+	if (a->family == AF_INET && family == AF_INET6 && pnet_addr_v4mapped(addr))
 		return prefix_equal(a->addr, addr + 12, a->bits);
 	return false;
 }

@@ -28,16 +28,6 @@ const char *fmt_state(const struct pnet_sock *s)
 	return s->state < PNET_ST_MAX ? tcp_states[s->state] : "UNKNOWN";
 }
 
-static bool addr_is_zero(int family, const uint8_t *a)
-{
-	size_t n = family == AF_INET ? 4 : 16, i;
-
-	for (i = 0; i < n; i++)
-		if (a[i])
-			return false;
-	return true;
-}
-
 bool fmt_row_selected(const struct pnet_opts *o, const struct pnet_sock *s)
 {
 	bool server;
@@ -49,7 +39,7 @@ bool fmt_row_selected(const struct pnet_opts *o, const struct pnet_sock *s)
 	if (s->proto == PNET_TCP)
 		server = s->rport == 0;
 	else
-		server = addr_is_zero(s->family, s->raddr);
+		server = pnet_addr_is_zero(s->family, s->raddr);
 	return o->listening ? server : !server;
 }
 
@@ -67,18 +57,11 @@ static size_t ipv4_text(char *buf, const uint8_t *a)
 	return n;
 }
 
-static bool v4mapped(const uint8_t *a)
-{
-	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
-}
-
 size_t fmt_host_numeric(char *buf, int family, const uint8_t *addr)
 {
 	if (family == AF_INET)
 		return ipv4_text(buf, addr);
-	if (v4mapped(addr))     /* netstat prints v4-mapped as plain IPv4 */
+	if (pnet_addr_v4mapped(addr))     /* netstat prints v4-mapped as plain IPv4 */
 		return ipv4_text(buf, addr + 12);
 	if (!inet_ntop(AF_INET6, addr, buf, 46)) {
 		buf[0] = '?';

@@ -94,20 +94,6 @@ struct resolve {
 
 static atomic_size_t workers_alive;
 
-static bool addr_zero(int family, const uint8_t *a)
-{
-	static const uint8_t zero[16];
-
-	return memcmp(a, zero, family == AF_INET ? 4 : 16) == 0;
-}
-
-static bool v4mapped(const uint8_t *a)
-{
-	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
-}
-
 /* A copy of at most NETSTAT_NAME_MAX - 1 bytes of s, sanitised. */
 static char *name_dup(const char *s)
 {
@@ -166,7 +152,7 @@ static char *lookup_ipv6(const uint8_t *a)
 	if (getnameinfo((struct sockaddr *)&sin6, sizeof(sin6), host, sizeof(host), NULL, 0,
 			NI_NAMEREQD) != 0)
 		return NULL;
-	if (v4mapped(a)) {
+	if (pnet_addr_v4mapped(a)) {
 		const char *dot = strchr(host, '.'), *s = dot;
 
 		while (s && s > host && *s != ':')
@@ -299,7 +285,7 @@ void resolve_submit(struct resolve *r, int family, const uint8_t *addr)
 	uint32_t *sl;
 	struct entry *e;
 
-	if (!r || r->budget <= 0 || addr_zero(family, addr))
+	if (!r || r->budget <= 0 || pnet_addr_is_zero(family, addr))
 		return;
 	pthread_mutex_lock(&r->lock);
 	sl = slot(r->tab, r->cap, r->ent, family, addr);
@@ -492,7 +478,7 @@ const char *resolve_host(struct resolve *r, int family, const uint8_t *addr)
 
 	if (!r || r->budget <= 0)
 		return NULL;
-	if (addr_zero(family, addr))
+	if (pnet_addr_is_zero(family, addr))
 		return family == AF_INET6 ? "[::]" : NULL;
 	pthread_mutex_lock(&r->lock);
 	idx = *slot(r->tab, r->cap, r->ent, family, addr);

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
 
 enum pnet_proto { PNET_TCP = 0, PNET_UDP = 1 };
 
@@ -45,5 +47,21 @@ struct pnet_sock {
 	uint32_t inode;         /* 0 for timewait and request sockets */
 	uint64_t cookie;        /* kernel socket cookie, for de-duplication */
 };
+
+/* The address is all zeroes (the any-address, or no peer). */
+static inline bool pnet_addr_is_zero(int family, const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, family == AF_INET ? 4 : 16) == 0;
+}
+
+/* An IPv6 address of the form ::ffff:a.b.c.d (the IPv4 part is a + 12). */
+static inline bool pnet_addr_v4mapped(const uint8_t *a)
+{
+	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(a, pfx, sizeof(pfx)) == 0;
+}
 
 #endif
