@@ -206,7 +206,7 @@ void json_begin(struct outbuf *ob, struct json_out *j)
 void json_row(struct outbuf *ob, struct json_out *j, const struct pnet_opts *o,
 	      const struct pnet_sock *s, const struct pnet_names *n)
 {
-	static const struct pnet_names none;
+	static const struct pnet_names none = { .pid = -1 };
 	const char *state = fmt_state(s);
 
 	if (!n)
@@ -236,22 +236,14 @@ void json_row(struct outbuf *ob, struct json_out *j, const struct pnet_opts *o,
 	ob_puts(ob, ",\"inode\":");
 	put_uint(ob, s->inode);
 	if (o->programs) {
-		/* n->program is "PID/name" as the PID/Program name column shows it */
-		const char *p = n->program, *slash = p ? strchr(p, '/') : NULL;
-		uint64_t pid = 0;
-		const char *q;
-
-		for (q = p; slash && q < slash && *q >= '0' && *q <= '9'; q++)
-			pid = pid * 10 + (uint64_t)(*q - '0');
 		ob_puts(ob, ",\"pid\":");
-		if (slash && q == slash && q != p)
-			put_uint(ob, pid);
+		if (n->pid >= 0)
+			put_uint(ob, (uint64_t)n->pid);
 		else
 			ob_puts(ob, "null");
 		ob_puts(ob, ",\"program\":");
-		/* the whole name when known; the column text is cut to 19 bytes */
-		put_string(ob, !(slash && q == slash && q != p) ? NULL
-			       : n->program_name ? n->program_name : slash + 1);
+		/* the whole name, not the PID/Program name column's 19 bytes */
+		put_string(ob, n->pid >= 0 ? n->program_name : NULL);
 	}
 	if (o->timers) {
 		ob_puts(ob, ",\"timer\":");

@@ -58,7 +58,7 @@ static void on_signal(int sig)
 static void print_row(struct run *r, const struct pnet_sock *s)
 {
 	const struct pnet_opts *o = r->o;
-	struct pnet_names n = { 0 };
+	struct pnet_names n = { .pid = -1 };
 
 	if (r->res) {
 		n.lhost = resolve_host(r->res, s->family, s->laddr);
@@ -73,6 +73,7 @@ static void print_row(struct run *r, const struct pnet_sock *s)
 	if (r->procs) {
 		n.program = procs_lookup(r->procs, s->inode);
 		n.program_name = procs_program(r->procs, s->inode);
+		n.pid = procs_pid(r->procs, s->inode);
 	}
 	if (o->json || o->jsonl)
 		json_row(&r->ob, &r->json, o, s, &n);
@@ -80,17 +81,10 @@ static void print_row(struct run *r, const struct pnet_sock *s)
 		fmt_row(&r->ob, o, s, &n);
 }
 
-/* --pid: the process the -p map knows for the socket ("PID/name"), or -1. */
+/* --pid: the process the -p map knows for the socket, or -1. */
 static int row_pid(const struct run *r, const struct pnet_sock *s)
 {
-	const char *t = r->procs ? procs_lookup(r->procs, s->inode) : NULL;
-	long pid = 0;
-
-	if (!t || *t < '0' || *t > '9')
-		return -1;
-	for (; *t >= '0' && *t <= '9' && pid < 0x7fffffff; t++)
-		pid = pid * 10 + (*t - '0');
-	return *t == '/' ? (int)pid : -1;
+	return r->procs ? (int)procs_pid(r->procs, s->inode) : -1;
 }
 
 /* The dump starts over (ENOBUFS): skip what this table already listed. */

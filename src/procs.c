@@ -160,6 +160,19 @@ const char *procs_lookup(const struct procs *p, uint32_t inode)
 	return NULL;
 }
 
+long procs_pid(const struct procs *p, uint32_t inode)
+{
+	const char *t = procs_lookup(p, inode);
+	long pid = 0;
+
+	/* the text starts with the pid, which always fits in the 19 bytes */
+	if (!t || *t < '0' || *t > '9')
+		return -1;
+	for (; *t >= '0' && *t <= '9' && pid < 0x7fffffff; t++)
+		pid = pid * 10 + (*t - '0');
+	return *t == '/' ? pid : -1;
+}
+
 const char *procs_program(const struct procs *p, uint32_t inode)
 {
 	const char *col = procs_lookup(p, inode);

@@ -13,6 +13,7 @@ struct pnet_names {
 	const char *user;               /* user name for -e */
 	const char *program;            /* "PID/name" for -p, already sanitised */
 	const char *program_name;       /* the whole name (JSON), sanitised */
+	long pid;                       /* owning process (JSON), -1 when unknown */
 };
 
 void fmt_title(struct outbuf *ob, const struct pnet_opts *o);

@@ -49,6 +49,8 @@ int procs_add(struct procs *p, uint32_t inode, long handle);
 
 /* The sanitised "PID/name" text, or NULL when no process is known for inode. */
 const char *procs_lookup(const struct procs *p, uint32_t inode);
+/* The pid of that process, or -1 when none is known for inode. */
+long procs_pid(const struct procs *p, uint32_t inode);
 /* The same process's name, sanitised but not cut to the column (at most
  * PROCS_FULL_MAX bytes), or NULL. */
 const char *procs_program(const struct procs *p, uint32_t inode);

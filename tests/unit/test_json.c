@@ -159,7 +159,7 @@ static void test_row_udp6_names(void **st)
 	struct pnet_opts o = { .programs = true, .timers = true };
 	struct pnet_names n = {
 		.lhost = "h\"o\\st", .rhost = NULL, .lserv = "dom\x01", .rserv = "x",
-		.user = "r\xffot", .program = "1234/na\"me",
+		.user = "r\xffot", .program = "1234/na\"me", .program_name = "na\"me", .pid = 1234,
 	};
 	struct pnet_sock s[2] = {
 		{ .proto = PNET_UDP, .family = AF_INET6, .state = PNET_ST_CLOSE, .lport = 53 },
